@@ -33,8 +33,12 @@ class FieldChange(BaseModel):
     new: Any
 
 
-# Bookkeeping that changes on every write; listing it in every change would only add noise.
-_BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "pending"})
+# Bookkeeping: set once at creation or on every write, and already in the change's own
+# `version`/`at`/`by`; listing it among the changed fields would only add noise.
+_BOOKKEEPING = frozenset(
+    {"policy_id", "business_date", "created_at", "created_by", "version", "updated_at"}
+    | {"updated_by", "pending"}
+)
 
 
 class Change(BaseModel):

@@ -58,8 +58,10 @@ def classify(caller: Caller, current: Policy, changes: Mapping[str, Any]) -> Cha
     way_out = FROZEN.get(current.status)
     if way_out and status_move is None:
         raise InvalidTransition(f"the policy is {current.status}: {way_out} before amending it")
-    if status_move and status_move.kind is ChangeKind.RENEWED and not (
-        renewal_move and renewal_move.kind is ChangeKind.RENEWED
+    if (
+        status_move
+        and status_move.kind is ChangeKind.RENEWED
+        and not (renewal_move and renewal_move.kind is ChangeKind.RENEWED)
     ):
         raise InvalidTransition(
             "an expired policy becomes active again only by renewing it "

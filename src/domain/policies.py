@@ -6,7 +6,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.errors import Forbidden, InvalidPolicy, PolicyNotFound, PolicyNumberTaken, VersionConflict
+from domain.errors import (
+    Forbidden,
+    InvalidPolicy,
+    PolicyNotFound,
+    PolicyNumberTaken,
+    VersionConflict,
+)
 from domain.history import Change, ChangeKind, field_changes
 from domain.identity import Caller
 from domain.lifecycle import classify
@@ -52,7 +58,7 @@ class PolicyService:
             raise PolicyNotFound(policy_number)
         return policy
 
-    def list(self, caller: Caller, query: PolicyQuery) -> Page:
+    def list_page(self, caller: Caller, query: PolicyQuery) -> Page:
         if not caller.is_staff:
             query = PolicyQuery(
                 customer_id=caller.id,
@@ -62,7 +68,7 @@ class PolicyService:
                 limit=query.limit,
                 cursor=query.cursor,
             )
-        return self._store.list(query)
+        return self._store.page(query)
 
     def amend(
         self, caller: Caller, policy_id: str, patch: PolicyPatch, if_match: int | None = None
@@ -136,7 +142,9 @@ class PolicyService:
     def _next_state(self, caller: Caller, current: Policy, wanted: dict[str, Any]) -> Policy:
         now = self._clock.now()
         state = current.model_dump() | wanted
-        state.update(version=current.version + 1, updated_at=now, updated_by=caller.id, pending=True)
+        state.update(
+            version=current.version + 1, updated_at=now, updated_by=caller.id, pending=True
+        )
         try:
             return Policy.model_validate(state)
         except ValidationError as exc:

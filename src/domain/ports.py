@@ -62,14 +62,14 @@ class PolicyStore(abc.ABC):
 
     @abc.abstractmethod
     def replace(self, change: Change) -> None:
-        """Store `change.policy` if the stored version is `change.version - 1`, else VersionConflict."""
+        """Store `change.policy` if stored at `change.version - 1`; else VersionConflict."""
 
     @abc.abstractmethod
     def remove(self, change: Change) -> None:
         """Delete the policy if the stored version is `change.version - 1`, else VersionConflict."""
 
     @abc.abstractmethod
-    def list(self, query: PolicyQuery) -> Page:
+    def page(self, query: PolicyQuery) -> Page:
         """A page of policies; raises InvalidCursor for a cursor this store did not issue."""
 
     @abc.abstractmethod

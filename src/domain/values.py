@@ -54,7 +54,9 @@ def _currency(value: str) -> str:
 
 def format_timestamp(moment: datetime) -> str:
     """UTC, millisecond precision, `Z` suffix: sortable as text and identical everywhere."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 Money = Annotated[
