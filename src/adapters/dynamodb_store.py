@@ -48,7 +48,10 @@ class DynamoPolicyStore(PolicyStore):
                 return PolicyNumberTaken(policy.policy_number)
             return VersionConflict(policy.policy_id, None, policy.version)
 
-        state = items.policy_key(policy.policy_id) | items.policy_attributes(policy)
+        attributes = items.policy_attributes(policy)
+        state = items.policy_key(policy.policy_id) | {
+            k: v for k, v in attributes.items() if v is not None
+        }
         claim = items.number_key(policy.policy_number) | {"policy_id": policy.policy_id}
         self._transact(
             [

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import zlib
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from adapters.table_schema import BY_CUSTOMER, BY_DAY, INDEXES, PARTITION_KEY, SORT_KEY
+from adapters.table_schema import BY_CUSTOMER, BY_DAY, INDEXES, PARTITION_KEY, SORT_KEY, WORKLIST
 from domain.history import Change
-from domain.model import Policy
+from domain.model import Policy, PolicyStatus
 
 STATE = "STATE"
 CLAIM = "CLAIM"
@@ -45,7 +46,20 @@ def policy_attributes(policy: Policy) -> dict[str, Any]:
     fields[customer_sk] = f"{policy.business_date}#{policy.policy_id}"
     fields[day_pk] = f"POLICIES#{policy.business_date}"
     fields[day_sk] = policy.policy_id
+    work_pk, work_sk = INDEXES[WORKLIST]
+    may_expire = policy.status in (PolicyStatus.ACTIVE, PolicyStatus.INACTIVE)
+    fields[work_pk] = f"EXPIRING#{expiry_shard(policy.policy_id)}" if may_expire else None
+    fields[work_sk] = f"{policy.end_date}#{policy.policy_id}" if may_expire else None
     return fields
+
+
+# Policies that may expire are spread over this many worklist partitions so that no single
+# partition takes every policy write; the close queries each shard.
+EXPIRY_SHARDS = 8
+
+
+def expiry_shard(policy_id: str) -> int:
+    return zlib.crc32(policy_id.encode()) % EXPIRY_SHARDS
 
 
 def policy_from_item(item: dict[str, Any]) -> Policy:
@@ -69,7 +83,7 @@ def change_item(change: Change) -> dict[str, Any]:
 
 
 def pending_keys(change: Change, order: str) -> dict[str, str]:
-    pending_pk, pending_sk = INDEXES["pending_changes"]
+    pending_pk, pending_sk = INDEXES[WORKLIST]
     return {pending_pk: f"PENDING#{change.business_date}", pending_sk: order}
 
 

@@ -5,11 +5,15 @@
 Items (one table):
   policy state   pk=POLICY#<id>      sk=STATE             gsi1: CUSTOMER#<customer> / <date>#<id>
                                                           gsi2: POLICIES#<date> / <id>
+                                  while active or inactive: gsi3: EXPIRING#<shard> / <end_date>#<id>
   change         pk=POLICY#<id>      sk=CHANGE#<version>  gsi2: CHANGES#<day> / <at>#<id>#<version>
                                                           gsi3 (until applied): PENDING#<day> / same
   number claim   pk=NUMBER#<number>  sk=CLAIM
   file metadata  pk=FILE#<date>      sk=METADATA
+  close state    pk=CLOSE            sk=STATE  (last closed day)
   close lease    pk=CLOSE            sk=LEASE
+
+gsi3 ("worklist") is sparse: it holds only what the day close must act on.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ SORT_KEY = "sk"
 INDEXES: dict[str, tuple[str, str]] = {
     "by_customer": ("gsi1pk", "gsi1sk"),
     "by_day": ("gsi2pk", "gsi2sk"),
-    "pending_changes": ("gsi3pk", "gsi3sk"),
+    "worklist": ("gsi3pk", "gsi3sk"),
 }
-BY_CUSTOMER, BY_DAY, PENDING_CHANGES = INDEXES
+BY_CUSTOMER, BY_DAY, WORKLIST = INDEXES
 
 
 def key_attributes() -> list[str]:
