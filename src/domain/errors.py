@@ -74,3 +74,9 @@ class StoreUnavailable(DomainError):
     """A backing service throttled or failed; the operation changed nothing and may be retried."""
 
     title = "Service temporarily unavailable"
+
+
+class CloseConflict(DomainError):
+    """Another writer changed a daily file under this close; re-running converges."""
+
+    title = "Close conflict"

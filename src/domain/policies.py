@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,9 +15,9 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.history import Change, ChangeKind, field_changes
-from domain.identity import Caller
+from domain.identity import DAY_CLOSE, Caller
 from domain.lifecycle import classify
-from domain.model import NewPolicy, Policy, PolicyPatch
+from domain.model import NewPolicy, Policy, PolicyPatch, PolicyStatus
 from domain.ports import Clock, IdGenerator, Page, PolicyQuery, PolicyStore
 
 # Generated numbers are random; a clash is astronomically rare but must not reach the caller.
@@ -99,6 +100,19 @@ class PolicyService:
         )
         self._store.remove(change)
 
+    def expire(self, policy: Policy, day: date) -> Change | None:
+        """Journal `policy` as expired on business day `day`; None if it changed meanwhile."""
+        wanted = {"status": PolicyStatus.EXPIRED}
+        kind = classify(DAY_CLOSE, policy, wanted)
+        change = self._change(
+            DAY_CLOSE, kind, policy, self._next_state(DAY_CLOSE, policy, wanted), day
+        )
+        try:
+            self._store.replace(change)
+        except VersionConflict:
+            return None  # amended since it was listed; the next close looks at it again
+        return change
+
     def history(self, caller: Caller, policy_id: str) -> list[Change]:
         changes = self._store.history(policy_id)
         if not changes or not caller.can_see(changes[-1].policy.customer_id):
@@ -151,14 +165,21 @@ class PolicyService:
             errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
             raise InvalidPolicy("the amended policy would be invalid", errors) from None
 
-    def _change(self, caller: Caller, kind: ChangeKind, before: Policy, after: Policy) -> Change:
+    def _change(
+        self,
+        caller: Caller,
+        kind: ChangeKind,
+        before: Policy,
+        after: Policy,
+        day: date | None = None,
+    ) -> Change:
         return Change(
             policy_id=after.policy_id,
             version=after.version,
             change=kind,
             at=after.updated_at,
             by=caller.id,
-            business_date=self._clock.business_date(after.updated_at),
+            business_date=day or self._clock.business_date(after.updated_at),
             fields=field_changes(before, after),
             policy=after,
         )

@@ -35,7 +35,8 @@ def _to_cents(value: Decimal) -> Decimal:
     return cents if cents else Decimal("0.00")  # no "-0.00"
 
 
-def _iso_date(value: Any) -> Any:
+def parse_iso_date(value: Any) -> date:
+    """A `YYYY-MM-DD` calendar date; ValueError with a readable reason otherwise."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
@@ -72,7 +73,7 @@ Percent = Annotated[
     Field(gt=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False),
     PlainSerializer(lambda v: str(v), return_type=str, when_used="json"),
 ]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Timestamp = Annotated[
     datetime, PlainSerializer(format_timestamp, return_type=str, when_used="json")
 ]

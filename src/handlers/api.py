@@ -12,8 +12,9 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from domain.errors import DomainError, VersionConflict
+from domain.errors import DomainError, Forbidden, VersionConflict
 from domain.model import NewPolicy, Policy, PolicyPatch
+from domain.values import parse_iso_date
 from handlers.api_models import ListParams, history_item
 from handlers.http_request import body_of, caller_of, if_match_of, query_of
 from handlers.problems import PROBLEM_JSON, RequestError, problem, status_for
@@ -70,6 +71,20 @@ def policy_history(policy_id: str) -> Response[str]:
     changes = components().policies.history(caller_of(app.current_event), policy_id)
     body = json.dumps({"items": [history_item(c) for c in changes]})
     return Response(HTTPStatus.OK, "application/json", body)
+
+
+@app.get("/files/<business_date>")
+def file_metadata(business_date: str) -> Response[str]:
+    if not caller_of(app.current_event).is_staff:
+        raise Forbidden("daily file metadata is for agents and admins")
+    try:
+        day = parse_iso_date(business_date)
+    except ValueError as exc:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"business_date: {exc}") from None
+    metadata = components().catalog.get(day)
+    if metadata is None:
+        raise RequestError(HTTPStatus.NOT_FOUND, f"no daily file for {day}: that day is not closed")
+    return Response(HTTPStatus.OK, "application/json", metadata.model_dump_json())
 
 
 @app.exception_handler(RequestError)  # type: ignore[untyped-decorator]

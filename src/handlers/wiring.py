@@ -8,14 +8,19 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from adapters.clock import SystemClock
+from adapters.dynamodb_catalog import DynamoCloseLease, DynamoFileCatalog
+from adapters.dynamodb_journal import DynamoJournal
 from adapters.dynamodb_store import DynamoPolicyStore
 from adapters.ids import RandomIds
+from adapters.s3_files import S3DailyFiles
+from domain.day_close import CloseStores, DayClose
 from domain.policies import PolicyService
 from domain.ports import Clock
 from handlers.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
 
 
 class Components:
@@ -35,9 +40,28 @@ class Components:
         return self._session.client("dynamodb")
 
     @cached_property
+    def s3(self) -> S3Client:
+        return self._session.client("s3")
+
+    @cached_property
     def policies(self) -> PolicyService:
         store = DynamoPolicyStore(self.dynamodb, self.settings.policy_table)
         return PolicyService(store, self.clock, RandomIds())
+
+    @cached_property
+    def catalog(self) -> DynamoFileCatalog:
+        return DynamoFileCatalog(self.dynamodb, self.settings.policy_table)
+
+    @cached_property
+    def day_close(self) -> DayClose:
+        table = self.settings.policy_table
+        stores = CloseStores(
+            journal=DynamoJournal(self.dynamodb, table),
+            files=S3DailyFiles(self.s3, self.settings.policy_bucket),
+            catalog=self.catalog,
+            lease=DynamoCloseLease(self.dynamodb, table),
+        )
+        return DayClose(stores, self.policies, self.clock)
 
 
 _current: Components | None = None
