@@ -39,5 +39,9 @@ pytest: install
 
 test: lint types pytest
 
+# Benchmarks are never part of `make test`; results go to bench/results/latest.json.
+bench: install
+	POWERTOOLS_LOG_LEVEL=WARNING $(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) dist .coverage .pytest_cache .mypy_cache .ruff_cache

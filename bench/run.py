@@ -1,0 +1,118 @@
+"""Benchmarks (`make bench`): cold-start import cost, API latency, close time and memory.
+
+Writes bench/results/latest.json. Numbers are for this machine; compare runs, not absolutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+os.environ.update(
+    AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="eu-west-1"
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def import_ms(module: str, runs: int = 5) -> float:
+    """Median wall time of a fresh interpreter importing `module`, minus a bare interpreter."""
+
+    def timed(code: str) -> float:
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT / "src")
+            samples.append((time.perf_counter() - start) * 1000)
+        return statistics.median(samples)
+
+    return round(timed(f"import {module}") - timed("pass"), 1)
+
+
+def api_and_close(policies: int) -> dict[str, float]:
+    import boto3
+    from moto import mock_aws
+
+    from adapters.table_schema import create_table_arguments
+    from handlers import api, day_close, wiring
+    from handlers.settings import Settings
+    from tests.support.clock import FakeClock
+    from tests.support.events import FakeContext, claims_for, http_event
+
+    with mock_aws():
+        boto3.client("dynamodb").create_table(**create_table_arguments("bench-table"))
+        boto3.client("s3").create_bucket(
+            Bucket="bench-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        clock = FakeClock()
+        wiring.install(
+            wiring.Components(
+                Settings(policy_table="bench-table", policy_bucket="bench-bucket"), clock=clock
+            )
+        )
+        body = {
+            "insurance_type": "car",
+            "insured_member": "Bench Member",
+            "start_date": "2026-03-01",
+            "end_date": "2027-03-01",
+            "premium": "120.50",
+            "details": {"vehicle_registration": "AB-123"},
+        }
+        latencies = []
+        for n in range(policies):
+            event = http_event("POST", "/policies", claims=claims_for(f"c{n % 50}"), body=body)
+            start = time.perf_counter()
+            api.handler(event, FakeContext())
+            latencies.append((time.perf_counter() - start) * 1000)
+        clock.advance(days=1)
+        tracemalloc.start()
+        start = time.perf_counter()
+        day_close.close(clock.now().date(), "bench")
+        close_ms = (time.perf_counter() - start) * 1000
+        _, close_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        start = time.perf_counter()
+        day_close.close(clock.now().date(), "bench")
+        reclose_ms = (time.perf_counter() - start) * 1000
+        _, reclose_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        wiring.install(None)
+    return {
+        "policies": policies,
+        "api_create_p50_ms": round(statistics.median(latencies), 2),
+        "api_create_p95_ms": round(statistics.quantiles(latencies, n=20)[-1], 2),
+        "close_ms": round(close_ms, 1),
+        "close_peak_mib": round(close_peak / 2**20, 2),
+        "reclose_unchanged_ms": round(reclose_ms, 1),
+        "reclose_unchanged_peak_mib": round(reclose_peak / 2**20, 2),
+    }
+
+
+def main() -> None:
+    results = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cold_import_ms": {
+            m: import_ms(m)
+            for m in ("domain.policies", "aws_lambda_powertools.event_handler", "handlers.api")
+        },
+        "workload": api_and_close(int(os.environ.get("BENCH_POLICIES", "500"))),
+    }
+    out = ROOT / "bench" / "results" / "latest.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
