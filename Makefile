@@ -25,8 +25,8 @@ run: install
 	@echo "not yet: the local stack arrives with the local-stack issue" >&2; exit 1
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 types: install
 	$(BIN)/mypy

@@ -41,12 +41,12 @@ def import_ms(module: str, runs: int = 5) -> float:
 def api_and_close(policies: int) -> dict[str, float]:
     import boto3
     from moto import mock_aws
+    from tests.support.clock import FakeClock
+    from tests.support.events import FakeContext, claims_for, http_event
 
     from adapters.table_schema import create_table_arguments
     from handlers import api, day_close, wiring
     from handlers.settings import Settings
-    from tests.support.clock import FakeClock
-    from tests.support.events import FakeContext, claims_for, http_event
 
     with mock_aws():
         boto3.client("dynamodb").create_table(**create_table_arguments("bench-table"))
