@@ -56,5 +56,10 @@ def translate(error: ClientError, on_condition: ConditionFailure) -> Exception:
     return error
 
 
+def translate_read(error: ClientError) -> Exception:
+    """Map an error from a read, where no condition can fail: busy -> StoreUnavailable."""
+    return _busy() if error_code(error) in RETRYABLE else error
+
+
 def _busy() -> StoreUnavailable:
     return StoreUnavailable("the table is busy; nothing was written, retry shortly")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from adapters import policy_items as items
-from adapters.dynamodb_errors import error_code
+from adapters.dynamodb_errors import error_code, translate_read
 from adapters.table_schema import BY_CUSTOMER, BY_DAY, INDEXES, PARTITION_KEY, SORT_KEY
 from domain.errors import InvalidCursor
 from domain.ports import Page, PolicyQuery
@@ -56,7 +56,7 @@ class PolicyLister:
             except ClientError as error:
                 if error_code(error) == "ValidationException" and query.cursor:
                     raise InvalidCursor("the cursor does not belong to this listing") from error
-                raise
+                raise translate_read(error) from error
             found.extend(response.get("Items", []))
             last = response.get("LastEvaluatedKey")
             if last is None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from adapters import policy_items as items
-from adapters.dynamodb_errors import translate
+from adapters.dynamodb_errors import translate, translate_read
 from adapters.dynamodb_pages import PolicyLister
 from domain.errors import DomainError, PolicyNumberTaken, VersionConflict
 from domain.history import Change
@@ -25,19 +25,11 @@ class DynamoPolicyStore(PolicyStore):
         self._lister = PolicyLister(client, table)
 
     def get(self, policy_id: str) -> Policy | None:
-        found = self._client.get_item(
-            TableName=self._table,
-            Key=items.serialize(items.policy_key(policy_id)),
-            ConsistentRead=True,
-        ).get("Item")
+        found = self._item(items.policy_key(policy_id))
         return items.policy_from_item(items.deserialize(found)) if found else None
 
     def find_by_number(self, policy_number: str) -> Policy | None:
-        claim = self._client.get_item(
-            TableName=self._table,
-            Key=items.serialize(items.number_key(policy_number)),
-            ConsistentRead=True,
-        ).get("Item")
+        claim = self._item(items.number_key(policy_number))
         return self.get(claim["policy_id"]["S"]) if claim else None
 
     def add(self, change: Change) -> None:
@@ -119,9 +111,25 @@ class DynamoPolicyStore(PolicyStore):
         return self._lister.page(query)
 
     def history(self, policy_id: str) -> list[Change]:
-        return [items.change_from_item(item) for item in self._lister.changes_of(policy_id)]
+        if not items.storable(items.policy_key(policy_id)):
+            return []
+        try:
+            return [items.change_from_item(item) for item in self._lister.changes_of(policy_id)]
+        except ClientError as error:
+            raise translate_read(error) from error
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _item(self, key: dict[str, str]) -> dict[str, Any] | None:
+        if not items.storable(key):
+            return None
+        try:
+            response = self._client.get_item(
+                TableName=self._table, Key=items.serialize(key), ConsistentRead=True
+            )
+        except ClientError as error:
+            raise translate_read(error) from error
+        return response.get("Item")
 
     def _put(self, item: dict[str, Any], condition: str) -> dict[str, Any]:
         return {

@@ -20,6 +20,8 @@ _deserializer = TypeDeserializer()
 
 # Attributes that are bookkeeping, not policy fields.
 APPLIED_VERSION = "applied_version"
+# DynamoDB rejects a longer partition key (ValidationException) even on a read.
+MAX_PARTITION_KEY_BYTES = 2048
 
 
 def policy_key(policy_id: str) -> dict[str, str]:
@@ -32,6 +34,11 @@ def number_key(policy_number: str) -> dict[str, str]:
 
 def change_key(policy_id: str, version: int) -> dict[str, str]:
     return {PARTITION_KEY: f"POLICY#{policy_id}", SORT_KEY: f"CHANGE#{version:010d}"}
+
+
+def storable(key: dict[str, str]) -> bool:
+    """Whether DynamoDB accepts `key`; nothing can be stored under a key it rejects."""
+    return len(key[PARTITION_KEY].encode()) <= MAX_PARTITION_KEY_BYTES
 
 
 def policy_attributes(policy: Policy) -> dict[str, Any]:

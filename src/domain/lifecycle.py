@@ -58,17 +58,24 @@ def classify(caller: Caller, current: Policy, changes: Mapping[str, Any]) -> Cha
     way_out = FROZEN.get(current.status)
     if way_out and status_move is None:
         raise InvalidTransition(f"the policy is {current.status}: {way_out} before amending it")
-    if (
-        status_move
-        and status_move.kind is ChangeKind.RENEWED
-        and not (renewal_move and renewal_move.kind is ChangeKind.RENEWED)
-    ):
+    # Renewed in this change, or already marked renewed (a renewed policy that ran out again).
+    renewed = changes.get("renewal_status", current.renewal_status) == RenewalStatus.RENEWED
+    if status_move and status_move.kind is ChangeKind.RENEWED and not renewed:
         raise InvalidTransition(
             "an expired policy becomes active again only by renewing it "
             "(set renewal_status to 'renewed' in the same change)"
         )
     chosen = status_move or renewal_move
     return chosen.kind if chosen else ChangeKind.UPDATED
+
+
+def check_creation(caller: Caller, status: PolicyStatus, renewal: RenewalStatus) -> None:
+    """A new policy starts where the table lets this caller put it: active or inactive, and a
+    renewal status reachable from `new` by this caller (e.g. back-office imports `terminated`)."""
+    if status not in (S.ACTIVE, S.INACTIVE):
+        raise InvalidTransition(f"a policy starts active or inactive, not {status}")
+    if renewal is not R.NEW:
+        _move(RENEWAL_MOVES, "renewal_status", R.NEW, {"renewal_status": renewal}, caller)
 
 
 def _move(

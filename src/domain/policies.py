@@ -16,7 +16,7 @@ from domain.errors import (
 )
 from domain.history import Change, ChangeKind, field_changes
 from domain.identity import DAY_CLOSE, Caller
-from domain.lifecycle import classify
+from domain.lifecycle import check_creation, classify
 from domain.model import NewPolicy, Policy, PolicyPatch, PolicyStatus
 from domain.ports import Clock, IdGenerator, Page, PolicyQuery, PolicyStore
 
@@ -34,18 +34,18 @@ class PolicyService:
         owner = request.customer_id or caller.id
         if owner != caller.id and not caller.is_staff:
             raise Forbidden("only agents and admins may create a policy for another customer")
-        attempts = 1 if request.policy_number else GENERATED_NUMBER_ATTEMPTS
-        for attempt in range(1, attempts + 1):
+        check_creation(caller, request.status, request.renewal_status)
+        attempts_left = 1 if request.policy_number else GENERATED_NUMBER_ATTEMPTS
+        while True:
+            attempts_left -= 1
             number = request.policy_number or self._ids.policy_number()
             change = self._creation(caller, request, owner, number)
             try:
                 self._store.add(change)
+                return change.policy
             except PolicyNumberTaken:
-                if attempt == attempts:
+                if not attempts_left:
                     raise
-                continue
-            return change.policy
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def get(self, caller: Caller, policy_id: str) -> Policy:
         policy = self._store.get(policy_id)
@@ -75,13 +75,20 @@ class PolicyService:
         self, caller: Caller, policy_id: str, patch: PolicyPatch, if_match: int | None = None
     ) -> Policy:
         current = self._current(caller, policy_id, if_match)
-        wanted = {k: v for k, v in patch.changes().items() if getattr(current, k) != v}
+        updated = self._next_state(caller, current, patch.changes())
+        # Compared once normalised, so details written differently (1000 vs "1000.00") are equal.
+        wanted = {
+            name: getattr(updated, name)
+            for name in patch.changes()
+            if getattr(updated, name) != getattr(current, name)
+        }
         if not wanted:
             return current  # nothing changes, so nothing is written and no version is spent
         if "customer_id" in wanted and not caller.is_staff:
             raise Forbidden("only agents and admins may move a policy to another customer")
         kind = classify(caller, current, wanted)
-        updated = self._next_state(caller, current, wanted)
+        if kind is ChangeKind.RENEWED:
+            updated = self._renewal(caller, updated, "renewed_by" in wanted)
         self._store.replace(self._change(caller, kind, current, updated))
         return updated
 
@@ -120,6 +127,16 @@ class PolicyService:
         return changes
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _renewal(self, caller: Caller, renewed: Policy, named_renewer: bool) -> Policy:
+        today = self._clock.business_date(self._clock.now())
+        if renewed.end_date <= today:
+            raise InvalidPolicy(
+                f"a renewal needs an end_date after today ({today}), not {renewed.end_date}",
+                [{"loc": ["end_date"], "msg": "must be after today to renew"}],
+            )
+        # Who renewed is recorded even when the request does not say it.
+        return renewed if named_renewer else renewed.model_copy(update={"renewed_by": caller.id})
 
     def _current(self, caller: Caller, policy_id: str, if_match: int | None) -> Policy:
         current = self.get(caller, policy_id)

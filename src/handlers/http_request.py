@@ -15,6 +15,7 @@ from domain.identity import Caller
 from handlers.problems import RequestError
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_SUBJECT_LENGTH = 200  # the caller's id becomes a policy's customer_id, which has this bound
 Model = TypeVar("Model", bound=BaseModel)
 _ETAG = re.compile(r'\s*(?:W/)?"?(\d{1,18})"?\s*')
 
@@ -26,6 +27,10 @@ def caller_of(event: APIGatewayProxyEventV2) -> Caller:
     if not isinstance(subject, str) or not subject:
         raise RequestError(
             HTTPStatus.UNAUTHORIZED, "no authenticated caller: a valid token is required"
+        )
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise RequestError(
+            HTTPStatus.UNAUTHORIZED, f"the token's subject is longer than {MAX_SUBJECT_LENGTH}"
         )
     return Caller.from_groups(subject, _groups(claims.get("cognito:groups")))
 
@@ -41,15 +46,19 @@ def _groups(raw: Any) -> list[str]:
                 parsed = json.loads(text)
             except ValueError:
                 return text.strip("[]").replace(",", " ").split()
-            return [str(g) for g in parsed] if isinstance(parsed, list) else []
+            return [str(g) for g in parsed]  # valid JSON that starts with "[" is a list
         return text.replace(",", " ").split()
     return []
 
 
 def body_of(event: APIGatewayProxyEventV2, model: type[Model]) -> Model:
     """Parse the JSON body into `model`; every failure is a 4xx naming the problem."""
-    text = event.decoded_body or ""
-    if len(text.encode()) > MAX_BODY_BYTES:
+    try:
+        text = event.decoded_body or ""
+        size = len(text.encode())
+    except ValueError:  # undecodable base64, or bytes that are not UTF-8 text
+        raise RequestError(HTTPStatus.BAD_REQUEST, "the body is not UTF-8 text") from None
+    if size > MAX_BODY_BYTES:
         raise RequestError(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the body exceeds {MAX_BODY_BYTES} bytes"
         )
@@ -59,6 +68,8 @@ def body_of(event: APIGatewayProxyEventV2, model: type[Model]) -> Model:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except ValueError as exc:
         raise RequestError(HTTPStatus.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "the body's JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise RequestError(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
     try:
@@ -84,7 +95,7 @@ def query_of(event: APIGatewayProxyEventV2, model: type[Model]) -> Model:
 
 def if_match_of(event: APIGatewayProxyEventV2) -> int | None:
     """The version in an `If-Match` header (`"3"`, `W/"3"` or `3`); `*` or none: no precondition."""
-    header = event.get_header_value("if-match")
+    header = event.headers.get("if-match")
     if header is None or header.strip() == "*":
         return None
     found = _ETAG.fullmatch(header)
