@@ -63,12 +63,21 @@ def policy_cells(policy: Policy) -> list[str]:
     values: dict[str, Any] = policy.model_dump(mode="json")
     details = values["details"]
     values["details"] = (
-        "" if details is None else json.dumps(details, sort_keys=True, separators=(",", ":"))
+        ""
+        if details is None
+        else json.dumps(details, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     )
     return ["" if values[c] is None else str(values[c]) for c in COLUMNS]
 
 
 def decode(lines: Iterable[str]) -> Iterator[Policy]:
+    try:
+        yield from _decode(lines)
+    except csv.Error as exc:
+        raise CorruptFile(f"not RFC 4180 CSV: {exc}") from None
+
+
+def _decode(lines: Iterable[str]) -> Iterator[Policy]:
     reader = csv.reader(lines, strict=True)
     first = next(reader, None)
     if first is not None and tuple(first) != COLUMNS:

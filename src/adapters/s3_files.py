@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -45,6 +46,10 @@ class _HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def close(self) -> None:
+        self._body.close()
+        super().close()
+
     def readinto(self, buffer: Any) -> int:
         chunk = self._body.read(len(buffer))
         self.digest.update(chunk)
@@ -65,7 +70,11 @@ class S3DailyFiles(DailyFiles):
             rows = csv_codec.decode(
                 io.TextIOWrapper(io.BufferedReader(source), "utf-8", newline="")
             )
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        # Closing the reader closes the S3 body, also when the old file turns out corrupt.
+        with (
+            contextlib.closing(source or io.BytesIO()),
+            tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out,
+        ):
             digest, count = self._write(out, edit(rows))
             for _ in rows:  # an edit that stopped early must not leave the old hash partial
                 pass
@@ -139,6 +148,8 @@ class S3DailyFiles(DailyFiles):
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code")
-            if code in ("PreconditionFailed", "ConditionalRequestConflict"):
+            # If-Match on an object deleted since it was read answers NoSuchKey: a change too.
+            lost = ("PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey")
+            if code in lost:
                 raise CloseConflict(f"{key} changed while this close was writing it") from error
             raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.close_ports import CloseLease, DailyFiles, FileCatalog, Journal
 from domain.errors import InvalidBusinessDate
@@ -51,13 +51,13 @@ class DayClose:
             first = self._s.catalog.last_closed() or self._s.journal.earliest_pending_day() or day
             current = min(first, day)
             while current <= day:
-                self._close_one(current, summary)
+                self._close_one(current, now, summary)
                 current += timedelta(days=1)
         finally:
             self._s.lease.release(owner)
         return summary
 
-    def _close_one(self, day: date, summary: CloseSummary) -> None:
+    def _close_one(self, day: date, now: datetime, summary: CloseSummary) -> None:
         expired = [
             change
             for policy in self._s.journal.expiring(day)
@@ -70,7 +70,7 @@ class DayClose:
         for change in changes:
             by_file.setdefault(change.file_date, []).append(change)
         for file_date in sorted(by_file.keys() | {day}):
-            self._apply(file_date, by_file.get(file_date, []), summary)
+            self._apply(file_date, by_file.get(file_date, []), now, summary)
         self._s.files.export_changes(day, self._s.journal.of_day(day))
         self._s.journal.mark_applied(changes)
         self._s.catalog.record_closed(day)
@@ -78,15 +78,17 @@ class DayClose:
         summary.changes_applied += len(changes)
         summary.policies_expired += len(expired)
 
-    def _apply(self, file_date: date, changes: list[Change], summary: CloseSummary) -> None:
+    def _apply(
+        self, file_date: date, changes: list[Change], now: datetime, summary: CloseSummary
+    ) -> None:
         previous = self._s.catalog.get(file_date)
         if not changes and previous is not None:
             return  # untouched: not even read, so its cost does not grow with its size
         stored = self._s.files.rewrite(file_date, lambda rows: merge(rows, changes))
-        metadata = self._metadata(file_date, stored, previous, changes)
+        metadata = self._metadata(file_date, stored, previous, changes, now)
         if metadata != previous:
             self._s.catalog.put(metadata)
-        if stored.written:
+        if stored.written and stored.key not in summary.files_written:
             summary.files_written.append(stored.key)
 
     def _metadata(
@@ -95,22 +97,20 @@ class DayClose:
         stored: StoredFile,
         previous: FileMetadata | None,
         changes: list[Change],
+        now: datetime,
     ) -> FileMetadata:
-        created_at = previous.created_at if previous else self._clock.now()
+        """Timestamps are the close's own (when the file was created and last rewritten);
+        `updated_by` is whoever made the last change the rewrite applied."""
+        updated_by = SYSTEM_UPDATER  # a file is only rebuilt without changes when it is new
         if changes:
-            last = max(changes, key=lambda c: (c.at, c.policy_id, c.version))
-            updated_at, updated_by = last.at, last.by
-        elif previous:
-            updated_at, updated_by = previous.updated_at, previous.updated_by
-        else:
-            updated_at, updated_by = created_at, SYSTEM_UPDATER
+            updated_by = max(changes, key=lambda c: (c.at, c.policy_id, c.version)).by
         return FileMetadata(
             file_id=file_id(file_date),
             business_date=file_date,
             s3_key=stored.key,
             policy_count=stored.policy_count,
-            created_at=created_at,
-            updated_at=updated_at,
+            created_at=previous.created_at if previous else now,
+            updated_at=now,
             updated_by=updated_by,
             checksum_sha256=stored.checksum_sha256,
         )

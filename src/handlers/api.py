@@ -95,10 +95,7 @@ def _request_error(error: RequestError) -> Response[str]:
 @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
 def _domain_error(error: DomainError) -> Response[str]:
     status = status_for(error)
-    if (
-        isinstance(error, VersionConflict)
-        and app.current_event.get_header_value("if-match") is None
-    ):
+    if isinstance(error, VersionConflict) and app.current_event.headers.get("if-match") is None:
         status = HTTPStatus.CONFLICT  # a race the client did not guard against: retry, not 412
     errors = getattr(error, "errors", ())
     return _problem(status, str(error), errors, error.title)

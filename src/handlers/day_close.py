@@ -12,14 +12,20 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from domain.day_close import CloseSummary
 from domain.errors import InvalidBusinessDate
+from domain.values import parse_iso_date
 from handlers.wiring import components
 
 logger = Logger(service="day-close")
 metrics = Metrics(namespace="PolicyFiles", service="day-close")
 
 
-def requested_day(event: dict[str, Any]) -> date:
+EVENT_FORMS = 'expected an EventBridge Scheduled Event or {"business_date": "YYYY-MM-DD"}'
+
+
+def requested_day(event: Any) -> date:
     """The business day an event asks to close (CONTRACT §3)."""
+    if not isinstance(event, dict):  # a manual invocation may send any JSON value
+        raise InvalidBusinessDate(EVENT_FORMS)
     if event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event":
         try:
             fired = datetime.fromisoformat(str(event["time"]).replace("Z", "+00:00"))
@@ -33,11 +39,9 @@ def requested_day(event: dict[str, Any]) -> date:
         return components().clock.business_date(fired) - timedelta(days=1)
     raw = event.get("business_date")
     if not isinstance(raw, str):
-        raise InvalidBusinessDate(
-            'expected an EventBridge Scheduled Event or {"business_date": "YYYY-MM-DD"}'
-        )
+        raise InvalidBusinessDate(EVENT_FORMS)
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else date.fromisoformat("invalid")
+        return parse_iso_date(raw)  # YYYY-MM-DD only: fromisoformat also takes "2026-W10-1"
     except ValueError:
         raise InvalidBusinessDate(
             f"business_date {raw!r} is not a date written YYYY-MM-DD"

@@ -43,14 +43,10 @@ def response(status: int, body: Any) -> dict[str, Any]:
     return {"statusCode": int(status), "body": json.dumps(body)}
 
 
-def failure(error: Exception) -> tuple[int, str]:
-    """(status, reason) for a per-item error; anything unexpected propagates."""
+def failure(error: RequestError | ValidationError | DomainError) -> tuple[int, str]:
+    """(status, reason) for an error the caller can act on; anything else is never caught."""
+    if isinstance(error, ValidationError):
+        error = RequestError.invalid(error, "policy")
     if isinstance(error, RequestError):
         return error.status, str(error)
-    if isinstance(error, ValidationError):
-        return RequestError.invalid(error, "policy").status, str(
-            RequestError.invalid(error, "policy")
-        )
-    if isinstance(error, DomainError):
-        return status_for(error), str(error)
-    raise error
+    return status_for(error), str(error)

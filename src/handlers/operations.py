@@ -104,17 +104,20 @@ OPERATIONS: dict[str, Callable[[Caller, dict[str, Any]], dict[str, Any]]] = {
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    operation = event.get("operation") if isinstance(event, dict) else None
+    raw = event.get("operation") if isinstance(event, dict) else None
+    operation = raw if isinstance(raw, str) else ""  # a list or object names no operation
     caller = Caller(str(event.get("user") or "backoffice"), Role.ADMIN) if operation else None
     try:
         if operation == "end_of_day_update":
             clock = components().clock
             today = clock.business_date(clock.now())
-            return response(HTTPStatus.OK, day_close.close(today, context.aws_request_id))
+            summary = day_close.close(today, context.aws_request_id)
+            day_close.metrics.flush_metrics()  # this handler has no log_metrics to publish them
+            return response(HTTPStatus.OK, summary)
         if caller is None or operation not in OPERATIONS:
             raise RequestError(
                 HTTPStatus.BAD_REQUEST,
-                f"unknown operation {operation!r}; expected one of "
+                f"unknown operation {raw!r}; expected one of "
                 "create, read, update, delete, end_of_day_update",
             )
         return OPERATIONS[operation](caller, event)

@@ -24,6 +24,7 @@ STATUS_OF: dict[type[Exception], HTTPStatus] = {
     errors.InvalidCursor: HTTPStatus.BAD_REQUEST,
     errors.InvalidBusinessDate: HTTPStatus.BAD_REQUEST,
     errors.StoreUnavailable: HTTPStatus.SERVICE_UNAVAILABLE,
+    errors.CloseConflict: HTTPStatus.CONFLICT,
 }
 
 
