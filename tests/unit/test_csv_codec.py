@@ -230,3 +230,8 @@ def test_neutralise_and_restore_are_inverse(value: str) -> None:
 
     assert csv_codec.restore(guarded) == value
     assert not guarded.startswith(tuple(FORMULA_STARTS))
+
+
+def test_a_file_with_broken_quoting_is_corrupt_not_a_crash() -> None:
+    with pytest.raises(CorruptFile, match="not RFC 4180 CSV"):
+        read(HEADER + b'"pol-1"x,2\r\n')
