@@ -106,7 +106,7 @@ def main() -> None:
             m: import_ms(m)
             for m in ("domain.policies", "aws_lambda_powertools.event_handler", "handlers.api")
         },
-        "workload": api_and_close(int(os.environ.get("BENCH_POLICIES", "500"))),
+        "workload": api_and_close(int(os.environ.get("BENCH_POLICIES", "200"))),
     }
     out = ROOT / "bench" / "results" / "latest.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
