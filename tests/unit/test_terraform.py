@@ -16,6 +16,7 @@ import pytest
 from adapters.csv_codec import COLUMNS
 from adapters.s3_files import policies_key
 from adapters.table_schema import create_table_arguments
+from handlers import local_events
 from handlers.settings import ENVIRONMENT
 from tests.unit.terraform_aws_calls import SRC, needed_actions
 from tests.unit.terraform_hcl import Block, Configuration, as_list, load, statements
@@ -297,6 +298,7 @@ def test_default_schedule_is_a_daily_cron(tf: Configuration) -> None:
 
 def test_api_serves_the_contract_routes_behind_the_jwt_authorizer(tf: Configuration) -> None:
     assert set(tf.locals["api_routes"]) == ROUTES
+    assert set(local_events.ROUTES) == ROUTES  # `make run` serves exactly what is deployed
     route = tf.resource("aws_apigatewayv2_route", "api")
     assert route["for_each"] == ref("toset(local.api_routes)")
     assert route["authorization_type"] == "JWT"
