@@ -5,6 +5,7 @@ Writes bench/results/latest.json. Numbers are for this machine; compare runs, no
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -97,6 +98,83 @@ def api_and_close(policies: int) -> dict[str, float]:
     }
 
 
+class _MemoryS3:
+    """Just enough of an S3 client to hold one object, so only the rewrite's memory is traced."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def get_object(self, **_: object) -> dict[str, object]:
+        return {"ETag": '"bench"', "Body": io.BytesIO(self.data)}
+
+    def put_object(self, Body: io.IOBase, **_: object) -> dict[str, str]:
+        while Body.read(1 << 20):  # consume like an upload would, without keeping it
+            pass
+        return {"ETag": '"new"'}
+
+
+def rewrite_memory(rows: int) -> dict[str, float]:
+    """Peak memory of rewriting a daily file of `rows` policies to apply one change.
+
+    The merge streams: the old file is read row by row and the new one goes to a spooled
+    temporary file (in memory up to 8 MiB, then on disk), so the peak stops growing with size.
+    """
+    from adapters import csv_codec
+    from adapters.s3_files import S3DailyFiles
+    from domain.files import merge
+    from domain.history import Change, ChangeKind
+    from domain.model import Policy
+
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    template = Policy(
+        policy_id="pol-template",
+        policy_number="POL-BENCH",
+        insurance_type="car",
+        customer_id="bench-customer",
+        insured_member="Bench Member, Jr.",
+        start_date="2026-03-01",
+        end_date="2027-03-01",
+        premium="120.50",
+        details={"vehicle_registration": "AB-123", "make": "Volvo"},
+        version=1,
+        business_date=moment.date(),
+        created_at=moment,
+        created_by="bench",
+        updated_at=moment,
+        updated_by="bench",
+        pending=False,
+    )
+    policies = [template.model_copy(update={"policy_id": f"pol-{n:08d}"}) for n in range(rows)]
+    data = csv_codec.header() + b"".join(
+        csv_codec.encode_line(csv_codec.policy_cells(p)) for p in policies
+    )
+    amended = policies[rows // 2].model_copy(update={"version": 2})
+    change = Change(
+        policy_id=amended.policy_id,
+        version=2,
+        change=ChangeKind.UPDATED,
+        at=amended.updated_at,
+        by="bench",
+        business_date=amended.business_date,
+        fields={},
+        policy=amended,
+    )
+    del policies
+    files = S3DailyFiles(_MemoryS3(data), "bench")  # type: ignore[arg-type]
+    tracemalloc.start()
+    start = time.perf_counter()
+    files.rewrite(amended.business_date, lambda old: merge(old, [change]))
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": rows,
+        "file_mib": round(len(data) / 2**20, 2),
+        "rewrite_s": round(elapsed, 2),
+        "peak_mib": round(peak / 2**20, 2),
+    }
+
+
 def main() -> None:
     results = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -107,6 +185,7 @@ def main() -> None:
             for m in ("domain.policies", "aws_lambda_powertools.event_handler", "handlers.api")
         },
         "workload": api_and_close(int(os.environ.get("BENCH_POLICIES", "200"))),
+        "rewrite_one_change": [rewrite_memory(n) for n in (5_000, 20_000, 80_000)],
     }
     out = ROOT / "bench" / "results" / "latest.json"
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -6,9 +6,10 @@ import base64
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -116,13 +117,12 @@ class S3DailyFiles(DailyFiles):
         return found["ETag"], _HashingReader(found["Body"])
 
     @staticmethod
-    def _write(out: IO[bytes], rows: Any) -> tuple[Any, int]:
+    def _write(out: IO[bytes], rows: Iterable[Policy]) -> tuple[Any, int]:
+        """Write the header and `rows` one line at a time; never holds more than one row."""
         digest = hashlib.sha256()
         count = 0
-        for line in (
-            csv_codec.header(),
-            *(csv_codec.encode_line(csv_codec.policy_cells(r)) for r in rows),
-        ):
+        lines = (csv_codec.encode_line(csv_codec.policy_cells(r)) for r in rows)
+        for line in itertools.chain([csv_codec.header()], lines):
             digest.update(line)
             out.write(line)
             count += 1
