@@ -18,9 +18,8 @@ from botocore.exceptions import ClientError
 from adapters import csv_codec
 from domain.close_ports import DailyFiles, RowEdit
 from domain.errors import CloseConflict
-from domain.files import StoredFile
+from domain.files import FileRow, StoredFile
 from domain.history import Change
-from domain.model import Policy
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -66,11 +65,9 @@ class S3DailyFiles(DailyFiles):
     def rewrite(self, file_date: date, edit: RowEdit) -> StoredFile:
         key = policies_key(file_date)
         etag, source = self._open(key)
-        rows: Iterator[Policy] = iter(())
+        rows: Iterator[csv_codec.StoredRow] = iter(())
         if source is not None:
-            rows = csv_codec.decode(
-                io.TextIOWrapper(io.BufferedReader(source), "utf-8", newline="")
-            )
+            rows = csv_codec.scan(io.TextIOWrapper(io.BufferedReader(source), "utf-8", newline=""))
         # Closing the reader closes the S3 body, also when the old file turns out corrupt.
         with (
             contextlib.closing(source or io.BytesIO()),
@@ -117,11 +114,12 @@ class S3DailyFiles(DailyFiles):
         return found["ETag"], _HashingReader(found["Body"])
 
     @staticmethod
-    def _write(out: IO[bytes], rows: Iterable[Policy]) -> tuple[Any, int]:
+    def _write(out: IO[bytes], rows: Iterable[FileRow]) -> tuple[Any, int]:
         """Write the header and `rows` one line at a time; never holds more than one row."""
         digest = hashlib.sha256()
         count = 0
-        lines = (csv_codec.encode_line(csv_codec.policy_cells(r)) for r in rows)
+        # The merge only yields rows this adapter read (StoredRow) or policies from changes.
+        lines = (csv_codec.encode(r) for r in rows)  # type: ignore[arg-type]
         for line in itertools.chain([csv_codec.header()], lines):
             digest.update(line)
             out.write(line)

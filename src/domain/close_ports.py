@@ -6,11 +6,11 @@ import abc
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
-from domain.files import FileMetadata, StoredFile
+from domain.files import FileMetadata, FileRow, StoredFile
 from domain.history import Change
 from domain.model import Policy
 
-RowEdit = Callable[[Iterator[Policy]], Iterable[Policy]]
+RowEdit = Callable[[Iterator[FileRow]], Iterable[FileRow]]
 
 
 class Journal(abc.ABC):

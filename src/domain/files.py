@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,11 +57,25 @@ def latest_per_policy(changes: Iterable[Change]) -> dict[str, Change]:
     return latest
 
 
-def merge(rows: Iterable[Policy], changes: Iterable[Change]) -> Iterator[Policy]:
+class FileRow(Protocol):
+    """What the merge needs of a stored row; a Policy is one, and so is a row kept as read."""
+
+    @property
+    def policy_id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=FileRow)
+
+
+def merge(rows: Iterable[Row], changes: Iterable[Change]) -> Iterator[Row | Policy]:
     """Apply `changes` to a file's rows (sorted by policy_id); yield the new rows, still sorted.
 
     Applying is idempotent: a row already at or past a change's version is kept, so a re-run
-    after a crash yields exactly the same rows. Memory holds the changes, not the file.
+    after a crash yields exactly the same rows. Memory holds the changes, not the file, and
+    rows no change touches are passed on as they are, never rebuilt.
     """
     pending = latest_per_policy(changes)
     queue = sorted(pending)

@@ -17,9 +17,10 @@ from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
 from adapters import csv_codec, s3_files
-from adapters.csv_codec import CorruptFile
+from adapters.csv_codec import CorruptFile, StoredRow
 from adapters.s3_files import S3DailyFiles, changes_key, policies_key
 from domain.errors import CloseConflict
+from domain.files import FileRow
 from domain.history import Change, ChangeKind, field_changes
 from domain.model import Policy
 from tests.integration.close_fixtures import HEADER, Stack, aws_env, counting, stack
@@ -119,9 +120,9 @@ def test_an_existing_file_is_replaced_only_if_unchanged_since_read(
 ) -> None:
     etag = put(stack, content(policy("pol-a")))
     puts = recording_puts(stack, monkeypatch)
-    seen: list[Policy] = []
+    seen: list[FileRow] = []
 
-    def edit(rows: Iterator[Policy]) -> Iterator[Policy]:
+    def edit(rows: Iterator[FileRow]) -> Iterator[FileRow]:
         for row in rows:
             seen.append(row)
             yield row
@@ -129,7 +130,9 @@ def test_an_existing_file_is_replaced_only_if_unchanged_since_read(
 
     result = files.rewrite(DAY, edit)
 
-    assert seen == [policy("pol-a")]  # the old rows, decoded with their guards removed
+    # the old rows as stored (passed through untouched), readable as the policies they hold
+    assert [(r.policy_id, r.version) for r in seen] == [("pol-a", 1)]
+    assert [r.policy() for r in seen if isinstance(r, StoredRow)] == [policy("pol-a")]
     assert stack.body(KEY) == content(policy("pol-a"), policy("pol-b"))
     assert result.written
     assert puts[0]["IfMatch"] == etag
@@ -368,3 +371,15 @@ def test_the_hashing_reader_passes_bytes_through_unchanged() -> None:
     assert data == b"abc" * 1000
     assert reader.readable()
     assert reader.digest.hexdigest() == hashlib.sha256(b"abc" * 1000).hexdigest()
+
+
+def test_rows_no_change_touches_are_kept_byte_for_byte(stack: Stack, files: S3DailyFiles) -> None:
+    # Valid but not how this version would write it: an escaped letter in the details JSON.
+    original = content(policy("pol-a")).replace(
+        b"vehicle_registration", b"vehicle_\\u0072egistration"
+    )
+    put(stack, original)
+
+    files.rewrite(DAY, lambda rows: [*rows, policy("pol-b")])
+
+    assert stack.body(KEY) == original + content(policy("pol-b")).removeprefix(HEADER.encode())
