@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +24,7 @@ from domain.model import PolicyPatch
 from handlers import cli, verify
 from handlers.local_stack import LocalStack
 from handlers.target import Target, resolve
+from tests.support.ports import free_port, stack_ports
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +33,9 @@ ADMIN = Caller("admin-1", Role.ADMIN)
 _names = itertools.count(1)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
-    env = {"AWS_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = stack_ports()
     started = LocalStack(
         env | {"POLICY_TABLE": "cli-api", "POLICY_BUCKET": "cli-api"}, io.StringIO()
     )

@@ -12,7 +12,6 @@ import json
 import os
 import runpy
 import signal
-import socket
 import threading
 import time
 import urllib.error
@@ -27,21 +26,15 @@ from handlers.cli_commands import CommandFailed
 from handlers.demo import ApiClient
 from handlers.local_auth import mint_token
 from handlers.local_stack import LocalStack, run
+from tests.support.ports import free_port, stack_ports
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[tuple[LocalStack, io.StringIO]]:
     log = io.StringIO()
-    env = {"AWS_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = stack_ports()
     started = LocalStack(env | {"POLICY_TABLE": "inproc-policies", "POLICY_BUCKET": "inproc"}, log)
     started.start()
     yield started, log
@@ -127,10 +120,6 @@ def wait_for(text: str, out: io.StringIO, seconds: float = 20) -> None:
         time.sleep(0.05)
 
 
-def ports() -> dict[str, str]:
-    return {"AWS_PORT": str(free_port()), "API_PORT": str(free_port())}
-
-
 def test_run_prints_ready_and_stops_cleanly_on_sigterm() -> None:
     out, err = io.StringIO(), io.StringIO()
     previous = signal.getsignal(signal.SIGTERM)
@@ -141,7 +130,7 @@ def test_run_prints_ready_and_stops_cleanly_on_sigterm() -> None:
 
     killer = threading.Thread(target=terminate_when_ready)
     killer.start()
-    assert run(ports(), out, err) == 0
+    assert run(stack_ports(), out, err) == 0
     killer.join()
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("local stack:")
@@ -153,7 +142,7 @@ def test_run_prints_ready_and_stops_cleanly_on_sigterm() -> None:
 
 def test_run_stops_when_asked_and_names_non_default_ports() -> None:
     out, stop = io.StringIO(), threading.Event()
-    chosen = ports()
+    chosen = stack_ports()
     threading.Thread(target=lambda: (wait_for("ready", out), stop.set())).start()
     assert run(chosen, out, io.StringIO(), stop) == 0
     hint = f"AWS_PORT={chosen['AWS_PORT']} API_PORT={chosen['API_PORT']} .venv/bin/policyctl"
@@ -190,14 +179,14 @@ def test_a_failed_start_releases_the_emulator_port(monkeypatch: pytest.MonkeyPat
         raise RuntimeError("bootstrap failed")
 
     monkeypatch.setattr(local_stack, "bootstrap", refuse)
-    chosen = ports()
+    chosen = stack_ports()
     with pytest.raises(RuntimeError, match="bootstrap failed"):
         LocalStack(chosen, io.StringIO()).start()
     local_stack.ensure_free(int(chosen["AWS_PORT"]), "AWS_PORT", 0)  # free again
 
 
 def test_stopping_a_stack_that_never_started_is_harmless() -> None:
-    LocalStack(ports(), io.StringIO()).stop()
+    LocalStack(stack_ports(), io.StringIO()).stop()
 
 
 @pytest.mark.filterwarnings("ignore:'handlers.local_stack' found in sys.modules:RuntimeWarning")

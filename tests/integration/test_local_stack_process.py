@@ -26,17 +26,12 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.support.ports import free_port, stack_ports
+
 pytestmark = pytest.mark.integration
 
 POLICYCTL = Path(sys.executable).with_name("policyctl")
 DAY = "2026-03-02"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -67,7 +62,7 @@ def clean_env() -> dict[str, str]:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Stack]:
-    env = clean_env() | {"AWS_PORT": str(free_port()), "API_PORT": str(free_port())}
+    env = clean_env() | stack_ports()
     output = tmp_path / "stack.log"
     with output.open("wb") as sink:
         process = subprocess.Popen(
