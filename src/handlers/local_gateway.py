@@ -126,7 +126,12 @@ class GatewayRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up `do_<METHOD>`; every method goes to the gateway, which answers
+        # what API Gateway would (404 for a method no route has) instead of a 501 page.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silenced: `_serve` writes the one line per request that we want."""

@@ -25,6 +25,7 @@ from handlers import local_stack
 from handlers.cli_commands import CommandFailed
 from handlers.demo import ApiClient
 from handlers.local_auth import mint_token
+from handlers.local_gateway import GatewayRequestHandler
 from handlers.local_stack import LocalStack, run
 from tests.support.ports import free_port, stack_ports
 
@@ -208,3 +209,19 @@ def test_after_a_clean_stop_the_process_leaves_without_finalising_the_emulator(
     monkeypatch.setattr(os, "_exit", exits.append)
     local_stack.main()
     assert exits == [0]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PURGE"])
+def test_a_method_no_route_has_is_a_404_like_api_gateway(
+    stack: tuple[LocalStack, io.StringIO], method: str
+) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", stack[0].api_port, timeout=10)
+    connection.request(method, "/policies")
+    assert connection.getresponse().status == 404
+    connection.close()
+
+
+def test_only_method_handlers_are_invented() -> None:
+    handler = object.__new__(GatewayRequestHandler)
+    assert callable(handler.do_TRACE)
+    assert not hasattr(handler, "not_a_method")
