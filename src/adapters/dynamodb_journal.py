@@ -68,9 +68,9 @@ class DynamoJournal(Journal):
             # the next close re-applies it, which is harmless (applying is idempotent).
             self._conditional_update(
                 items.policy_key(change.policy_id),
-                "SET applied_version = :v",
-                "attribute_exists(pk) AND (attribute_not_exists(applied_version)"
-                " OR applied_version < :v)",
+                f"SET {items.APPLIED_VERSION} = :v",
+                f"attribute_exists(pk) AND (attribute_not_exists({items.APPLIED_VERSION})"
+                f" OR {items.APPLIED_VERSION} < :v)",
                 {":v": change.version},
             )
             self._client.update_item(

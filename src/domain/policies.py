@@ -22,6 +22,7 @@ from domain.ports import Clock, IdGenerator, Page, PolicyQuery, PolicyStore
 
 # Generated numbers are random; a clash is astronomically rare but must not reach the caller.
 GENERATED_NUMBER_ATTEMPTS = 3
+LARGEST_PAGE = 100
 
 
 class PolicyService:
@@ -70,6 +71,17 @@ class PolicyService:
                 cursor=query.cursor,
             )
         return self._store.page(query)
+
+    def initiated_on(self, caller: Caller, day: date) -> list[Policy]:
+        """Every policy initiated on `day` that the caller may see, all pages read."""
+        found: list[Policy] = []
+        cursor: str | None = None
+        while True:
+            query = PolicyQuery(business_date=day, limit=LARGEST_PAGE, cursor=cursor)
+            page = self.list_page(caller, query)
+            found += page.items
+            if (cursor := page.next_cursor) is None:
+                return found
 
     def amend(
         self, caller: Caller, policy_id: str, patch: PolicyPatch, if_match: int | None = None

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.details import InsuranceType
 from domain.history import Change
 from domain.model import PolicyStatus
+from domain.policies import LARGEST_PAGE
 from domain.ports import PolicyQuery
 from domain.values import IsoDate
 
@@ -19,7 +20,7 @@ class ListParams(BaseModel):
     insurance_type: InsuranceType | None = None
     status: PolicyStatus | None = None
     business_date: IsoDate | None = None
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    limit: Annotated[int, Field(ge=1, le=LARGEST_PAGE)] = 20
     cursor: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
 
     def query(self) -> PolicyQuery:

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from domain.errors import DomainError
 from domain.identity import Caller, Role
 from domain.model import NewPolicy, Policy, PolicyPatch
-from domain.ports import PolicyQuery
 from domain.values import parse_iso_date
 from handlers import day_close
 from handlers.legacy_format import failure, response, to_fields
@@ -76,13 +75,8 @@ def _read(caller: Caller, event: dict[str, Any]) -> dict[str, Any]:
         day = parse_iso_date(event.get("date") or clock.business_date(clock.now()))
     except ValueError as exc:
         raise RequestError(HTTPStatus.BAD_REQUEST, f"date: {exc}") from None
-    found: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        page = service.list_page(caller, PolicyQuery(business_date=day, limit=100, cursor=cursor))
-        found += [_json(p) for p in page.items]
-        if (cursor := page.next_cursor) is None:
-            return response(HTTPStatus.OK, {"date": day.isoformat(), "policies": found})
+    found = [_json(p) for p in service.initiated_on(caller, day)]
+    return response(HTTPStatus.OK, {"date": day.isoformat(), "policies": found})
 
 
 def _delete(caller: Caller, event: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from domain.errors import PolicyNotFound
 from domain.history import ChangeKind
 from domain.identity import Caller, Role
 from domain.model import POLICY_FIELDS, Policy
-from domain.ports import PolicyQuery
 from handlers.target import Target
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 AUDITOR = Caller("policyctl:verify", Role.ADMIN)
 _PREFIX = "policies/business_date="
-PAGE_SIZE = 100  # the API's largest page
 
 
 def days_to_check(parts: Components) -> list[date]:
@@ -87,7 +85,7 @@ class FileCheck:
 
     def _against_live(self) -> None:
         in_file = {row.policy_id: row for row in self.rows}
-        for policy in self._live():
+        for policy in self.parts.policies.initiated_on(AUDITOR, self.day):
             row = in_file.pop(policy.policy_id, None)
             if policy.pending:
                 self.pending += 1
@@ -101,16 +99,6 @@ class FileCheck:
                 self.pending += 1
             else:
                 self.drift.append(f"policy {policy_id} is in the file but no longer exists")
-
-    def _live(self) -> list[Policy]:
-        found: list[Policy] = []
-        query = PolicyQuery(business_date=self.day, limit=PAGE_SIZE)
-        while True:
-            page = self.parts.policies.list_page(AUDITOR, query)
-            found += page.items
-            if page.next_cursor is None:
-                return found
-            query = PolicyQuery(business_date=self.day, limit=PAGE_SIZE, cursor=page.next_cursor)
 
     def _deletion_pending(self, policy_id: str) -> bool:
         try:

@@ -19,9 +19,10 @@ import pytest
 from adapters.dynamodb_catalog import DynamoCloseLease, file_key
 from adapters.policy_items import serialize
 from adapters.s3_files import policies_key
+from domain import policies
 from domain.identity import Caller, Role
 from domain.model import PolicyPatch
-from handlers import cli, verify
+from handlers import cli
 from handlers.local_stack import LocalStack
 from handlers.target import Target, resolve
 from tests.support.ports import free_port, stack_ports
@@ -283,7 +284,7 @@ def test_seed_fills_past_days_closes_them_and_leaves_today_open(policyctl: Polic
 def test_verify_reads_every_page_of_live_policies(
     closed_day: Policyctl, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(verify, "PAGE_SIZE", 3)
+    monkeypatch.setattr(policies, "LARGEST_PAGE", 3)
     assert "2026-03-10       4 policies  ok" in closed_day.ok("verify")
 
 
